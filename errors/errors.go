@@ -70,7 +70,10 @@ type Details struct {
 	Attempts   int
 	Retryable  bool
 	Field      string // for Validation: the JSON path of the bad field
-	Cause      error
+	// UserMessage, when set, replaces the Chinese end-user message of the
+	// code or kind (e.g. to name the field a clerk must correct).
+	UserMessage string
+	Cause       error
 }
 
 // Error is the one error type of the SDK.
@@ -204,6 +207,16 @@ func IsRetryable(err error) bool {
 // Validationf returns a Validation error about field, with an SDK code.
 func Validationf(field, format string, args ...any) *Error {
 	return New(Details{Kind: Validation, Code: CodeValidation, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Invalid returns a Validation error about field with code (CodeValidation
+// when empty; DS2001, DS2002 or DS2003 for the three legality checks), the
+// engineer's message and the Chinese message for the end user.
+func Invalid(code, field, message, userMessage string) *Error {
+	if code == "" {
+		code = CodeValidation
+	}
+	return New(Details{Kind: Validation, Code: code, Field: field, Message: message, UserMessage: userMessage})
 }
 
 // SDK codes for failures that have no platform code.

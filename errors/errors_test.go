@@ -52,3 +52,10 @@ func TestValidationf(t *testing.T) {
 	assert.Equal(t, 0, e.Attempts())
 	assert.False(t, IsRetryable(e))
 }
+
+func TestInvalid(t *testing.T) {
+	e := Invalid("DS2001", "purpose", "purpose must be 2-200 characters", "用途说明应为2至200个字")
+	assert.Equal(t, "用途说明应为2至200个字", e.UserMessage())
+	assert.Equal(t, "DS2001", e.Code())
+	assert.Equal(t, CodeValidation, Invalid("", "x", "m", "u").Code())
+}

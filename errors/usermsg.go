@@ -3,6 +3,9 @@ package errors
 // UserMessage returns a Chinese message fit to show an end user: it says
 // what happened and what to do, and never holds internal detail.
 func (e *Error) UserMessage() string {
+	if e.d.UserMessage != "" {
+		return e.d.UserMessage
+	}
 	if m, ok := codeMessages[e.d.Code]; ok {
 		return m
 	}
