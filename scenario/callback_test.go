@@ -207,7 +207,7 @@ func TestCertificateTampered(t *testing.T) {
 		edit   func(c *scenario.Certificate)
 		expect *scenario.Holder
 	}{
-		{"signature altered", func(c *scenario.Certificate) { c.Signature = c.Signature[:10] + "A" + c.Signature[11:] }, nil},
+		{"signature altered", func(c *scenario.Certificate) { c.Signature = flipBase64(c.Signature, 10) }, nil},
 		{"holder digest altered", func(c *scenario.Certificate) { c.HolderDigest = wire.HolderDigest("ID_CARD", "442000199001011233") }, nil},
 		{"purpose altered", func(c *scenario.Certificate) { c.Purpose += "及其他" }, nil},
 		{"granted items altered", func(c *scenario.Certificate) { c.GrantedItems = c.GrantedItems[1:] }, nil},
@@ -222,4 +222,13 @@ func TestCertificateTampered(t *testing.T) {
 			assert.ErrorIs(t, err, dserrors.Signature)
 		})
 	}
+}
+
+// flipBase64 changes the base64 character at i to another one.
+func flipBase64(s string, i int) string {
+	c := byte('A')
+	if s[i] == 'A' {
+		c = 'B'
+	}
+	return s[:i] + string(c) + s[i+1:]
 }

@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -23,6 +24,12 @@ type env struct {
 
 func newEnv(t *testing.T, paasID string) *env {
 	t.Helper()
+	return newEnvLog(t, paasID, nil)
+}
+
+// newEnvLog is newEnv with the client logging to log (nil: discard).
+func newEnvLog(t *testing.T, paasID string, log *slog.Logger) *env {
+	t.Helper()
 	srv := dstest.Start(t, dstest.Config{})
 	var sys dstest.RegSystem
 	for _, s := range srv.Sim.Registry().Systems {
@@ -40,7 +47,7 @@ func newEnv(t *testing.T, paasID string) *env {
 		KeyID: dstest.TestClientKeyID, Signer: priv,
 		PlatformKeys: []sign.PublicKey{{KeyID: dstest.TestPlatformKeyID, Key: pub}},
 		OrgName:      sys.OrgName, OrgCode: sys.OrgCode, SystemName: sys.SystemName,
-		Timeout: 5 * time.Second, AuthPageTimeout: 3 * time.Second,
+		Timeout: 5 * time.Second, AuthPageTimeout: 3 * time.Second, Logger: log,
 	})
 	require.NoError(t, err)
 	svc, err := scenario.New(cl, scenario.WithPolicy(policyOf(srv.Sim.Registry())))
