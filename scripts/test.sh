@@ -9,4 +9,6 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# The eight scenario examples and the quickstart against a separately started dsim.
+./scripts/examples-dsim.sh
 go test -race -count=1 -timeout 20m ./...
