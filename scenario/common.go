@@ -14,7 +14,7 @@ type Common struct {
 	TTL      time.Duration // 0: the platform default (300 s)
 
 	CallbackURL string // optional
-	RequestID   string // optional idempotency key
+	RequestID   string // optional idempotency key: a UUID (see Request.RequestID)
 }
 
 // Request returns the Request of subject and scenario k with c's fields.

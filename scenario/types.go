@@ -140,12 +140,15 @@ type Request struct {
 	ReturnURL   string  // mobile_app, h5
 	TerminalID  string  // service_code: the hall screen or handset
 
-	// RequestID is the idempotency key (X-DS-Request-Id). Leave it empty for
-	// a new one; set it to repeat a call safely, e.g. after a crash.
+	// RequestID is the idempotency key (X-DS-Request-Id), a UUID. Leave it
+	// empty for a new one; set it to repeat a call safely, e.g. after a
+	// crash: the platform answers the same requestId and body with the same
+	// authorization.
 	RequestID string
 }
 
-// AuthPage is the authorization page or launch parameters of a new authorization.
+// Created is a new authorization (call 1): its id and state, and the
+// authorization page or the launch parameters that the scenario needs.
 type Created struct {
 	AuthorizationID string
 	Subject         Subject
