@@ -59,3 +59,11 @@ func TestInvalid(t *testing.T) {
 	assert.Equal(t, "DS2001", e.Code())
 	assert.Equal(t, CodeValidation, Invalid("", "x", "m", "u").Code())
 }
+
+// An unsigned answer is a transport failure when an intermediary gave it
+// (Network) and a security failure when it claims success (Signature):
+// the end user's message follows the kind.
+func TestUnsignedMessageFollowsKind(t *testing.T) {
+	assert.Equal(t, kindMessages[Network], New(Details{Kind: Network, Code: CodeUnsigned}).UserMessage())
+	assert.Equal(t, kindMessages[Signature], New(Details{Kind: Signature, Code: CodeUnsigned}).UserMessage())
+}

@@ -61,7 +61,6 @@ var codeMessages = map[string]string{
 	"DS5003":         "省数字空间正在维护，请稍后重试。",
 	CodeConfig:       "用证系统配置有误，请联系系统管理员。",
 	CodeBadSignature: "与省数字空间的安全校验未通过，请联系系统管理员。",
-	CodeUnsigned:     "与省数字空间的安全校验未通过，请联系系统管理员。",
 	CodeReplay:       "与省数字空间的安全校验未通过，请联系系统管理员。",
 	CodeClockSkew:    "系统时间与省数字空间不一致，请联系系统管理员校准时间。",
 	CodeRateLimited:  "当前办理人数较多，请稍候片刻再试。",
