@@ -130,8 +130,9 @@ func (s *Sim) attempt(client *http.Client, rec *CallbackRecord, body []byte) (Ca
 	}
 	att.Nonce = nonce
 	ts := strconv.FormatInt(now.Unix(), 10)
-	sts := wire.CallbackToSign{EventID: rec.EventID, KeyID: s.signer.KeyID(), Timestamp: ts, Nonce: nonce, Body: body}.String()
-	sig, err := s.signer.SignBase64([]byte(sts))
+	signer := s.signer()
+	sts := wire.CallbackToSign{EventID: rec.EventID, KeyID: signer.KeyID(), Timestamp: ts, Nonce: nonce, Body: body}.String()
+	sig, err := signer.SignBase64([]byte(sts))
 	if err != nil {
 		att.Error = err.Error()
 		return att, false
@@ -144,7 +145,7 @@ func (s *Sim) attempt(client *http.Client, rec *CallbackRecord, body []byte) (Ca
 		return att, false
 	}
 	req.Header.Set(wire.HeaderContentType, wire.ContentTypeJSON)
-	req.Header.Set(wire.HeaderKeyID, s.signer.KeyID())
+	req.Header.Set(wire.HeaderKeyID, signer.KeyID())
 	req.Header.Set(wire.HeaderTimestamp, ts)
 	req.Header.Set(wire.HeaderNonce, nonce)
 	req.Header.Set(wire.HeaderEventID, rec.EventID)

@@ -3,6 +3,7 @@ package dstest_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -289,4 +290,42 @@ func TestPhonePage(t *testing.T) {
 	defer resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+}
+
+// TestPlatformKeyRotation: after a rotation the new key signs answers,
+// callbacks and certificates; /platform-keys lists both keys and is signed
+// by the old one, which the system already trusts.
+func TestPlatformKeyRotation(t *testing.T) {
+	c := start(t, "zs-gjj-001")
+	st, out := c.simCall("POST", "platform-keys/rotate", map[string]string{"keyId": "p2027b"})
+	require.Equal(t, http.StatusOK, st)
+	newPub, err := sign.ParsePublicKeyPEM([]byte(out["publicKeyPem"].(string)))
+	require.NoError(t, err)
+
+	// The keys answer is signed by the old key (the raw client checks every
+	// signature with the vector platform key).
+	var keys wire.PlatformKeys
+	r := c.do("GET", wire.PlatformKeysPath(), nil)
+	r.ok(t, &keys)
+	assert.Equal(t, dstest.TestPlatformKeyID, r.Header.Get(wire.HeaderKeyID))
+	require.Len(t, keys.Keys, 2)
+	assert.Equal(t, "p2027b", keys.Keys[1].KeyID)
+
+	// Everything else is signed by the new key.
+	body := mustJSON(t, c.createBody(wire.SubjectPersonal, wire.ScenarioYSSCode))
+	req := c.request("POST", wire.AuthorizationsPath(), body)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
+	h := resp.Header
+	assert.Equal(t, "p2027b", h.Get(wire.HeaderKeyID))
+	sts := wire.ResponseToSign{Status: 200, RequestID: h.Get(wire.HeaderRequestID), KeyID: "p2027b",
+		Timestamp: h.Get(wire.HeaderTimestamp), Nonce: h.Get(wire.HeaderNonce), Body: b}.String()
+	assert.NoError(t, sign.VerifyBase64(newPub, []byte(sts), h.Get(wire.HeaderSignature)))
+
+	st, _ = c.simCall("POST", "platform-keys/rotate", map[string]string{"keyId": "p2027b"})
+	assert.Equal(t, http.StatusBadRequest, st, "a key id is used once")
 }

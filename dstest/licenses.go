@@ -26,12 +26,15 @@ func (s *Sim) newCertificateLocked(a *authz, h *Holder, granted []string) (*wire
 		CertID: newID("cert_"), AuthorizationID: a.id, PaasID: a.paasID, OrgCode: a.orgCode,
 		MatterCode: a.matter.Code, Purpose: a.purpose, HolderDigest: wire.HolderDigest(h.IDType, h.IDNumber),
 		GrantedItems: granted, Ledger: wire.Ledger{Name: LedgerName, TxID: newID("tx_"), BlockHeight: s.blockHeight},
-		KeyID: s.signer.KeyID(),
 	}, nil
 }
 
+// signCertificate sets the certificate's keyId to the current platform key
+// and signs it with that key.
 func (s *Sim) signCertificate(c *wire.Certificate) error {
-	sig, err := s.signer.SignBase64([]byte(wire.CertificateToSign(c)))
+	signer := s.signer()
+	c.KeyID = signer.KeyID()
+	sig, err := signer.SignBase64([]byte(wire.CertificateToSign(c)))
 	if err != nil {
 		return fmt.Errorf("dstest: signing certificate: %w", err)
 	}

@@ -32,6 +32,7 @@ type reqCtx struct {
 type answer struct {
 	status int
 	body   []byte
+	signer *sign.Signer // nil: the current platform key
 }
 
 // keptAnswer is a final answer kept for idempotency (§5, §11.8).
@@ -306,19 +307,23 @@ func (s *Sim) writeSigned(w http.ResponseWriter, requestID string, a answer, bad
 		http.Error(w, "nonce", http.StatusInternalServerError)
 		return
 	}
-	sts := wire.ResponseToSign{Status: a.status, RequestID: requestID, KeyID: s.signer.KeyID(),
+	signer := a.signer
+	if signer == nil {
+		signer = s.signer()
+	}
+	sts := wire.ResponseToSign{Status: a.status, RequestID: requestID, KeyID: signer.KeyID(),
 		Timestamp: ts, Nonce: nonce, Body: a.body}.String()
 	if badsig {
 		sts += "corrupted"
 	}
-	sig, err := s.signer.SignBase64([]byte(sts))
+	sig, err := signer.SignBase64([]byte(sts))
 	if err != nil {
 		http.Error(w, "signing", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
 	h.Set(wire.HeaderContentType, wire.ContentTypeJSON)
-	h.Set(wire.HeaderKeyID, s.signer.KeyID())
+	h.Set(wire.HeaderKeyID, signer.KeyID())
 	h.Set(wire.HeaderTimestamp, ts)
 	h.Set(wire.HeaderNonce, nonce)
 	h.Set(wire.HeaderRequestID, requestID)

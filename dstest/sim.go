@@ -72,10 +72,8 @@ type Config struct {
 type Sim struct {
 	reg       *Registry
 	holders   []*Holder
-	signer    *sign.Signer
-	platPEM   string
-	keyFrom   time.Time
-	keyUntil  time.Time
+	keyMu     sync.RWMutex
+	keys      *keySet
 	prefix    string
 	gw        wire.GatewayHeaders
 	now       func() time.Time
@@ -134,14 +132,6 @@ func New(cfg Config) (*Sim, error) {
 	if keyID == "" {
 		return nil, errors.New("dstest: PlatformKeyID is required with PlatformKey")
 	}
-	signer, err := sign.NewSigner(keyID, key)
-	if err != nil {
-		return nil, fmt.Errorf("dstest: platform signer: %w", err)
-	}
-	pubPEM, err := sign.MarshalPublicKeyPEM(signer.Public())
-	if err != nil {
-		return nil, fmt.Errorf("dstest: platform public key: %w", err)
-	}
 	prefix := strings.TrimRight(cfg.PathPrefix, "/")
 	if prefix != "" && !strings.HasPrefix(prefix, "/") {
 		prefix = "/" + prefix
@@ -173,11 +163,13 @@ func New(cfg Config) (*Sim, error) {
 			sysKeys[sys.PaasID][k.KeyID] = pub
 		}
 	}
+	pk, err := newPlatformKey(keyID, key, now())
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	start := now()
 	s := &Sim{
-		reg: reg, holders: holders, signer: signer, platPEM: string(pubPEM),
-		keyFrom: start.Add(-24 * time.Hour), keyUntil: start.AddDate(10, 0, 0),
+		reg: reg, holders: holders, keys: &keySet{listed: []*platformKey{pk}},
 		prefix: prefix, gw: wire.NewGatewayHeaders(cfg.GatewayPrefix), now: now, log: logger, seed: seed,
 		replay: sign.NewReplayGuard(sign.ReplayConfig{
 			Window: wire.ReplayWindowSeconds * time.Second, NonceTTL: wire.NonceTTLSeconds * time.Second, Now: now,

@@ -217,6 +217,20 @@ func (s *Sim) serveSim(w http.ResponseWriter, r *http.Request) {
 	case route == "DELETE faults":
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, map[string]any{"rules": []FaultRule{}})
+	case route == "POST platform-keys" && len(parts) == 2 && parts[1] == "rotate":
+		var body struct {
+			KeyID string `json:"keyId"`
+		}
+		if err := readSimBody(r, &body, false); err != nil {
+			writeSimErr(w, err)
+			return
+		}
+		pem, err := s.RotatePlatformKey(body.KeyID, nil)
+		if err != nil {
+			writeSimErr(w, &SimError{Status: http.StatusBadRequest, Code: wire.CodeDS2001, Message: err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"keyId": body.KeyID, "publicKeyPem": pem})
 	case route == "GET callbacks":
 		writeJSON(w, http.StatusOK, map[string]any{"callbacks": s.Callbacks()})
 	case route == "GET reconciliations":

@@ -234,9 +234,3 @@ func (s *Sim) Reconciliations() []ReconciliationRecord {
 }
 
 // callPlatformKeys is call 10.
-func (s *Sim) callPlatformKeys(rc *reqCtx) answer {
-	return s.okAnswer(rc, wire.PlatformKeys{Keys: []wire.PlatformKey{{
-		KeyID: s.signer.KeyID(), PublicKeyPEM: s.platPEM,
-		NotBefore: fmtTime(s.keyFrom), NotAfter: fmtTime(s.keyUntil),
-	}}})
-}

@@ -232,3 +232,40 @@ func flipBase64(s string, i int) string {
 	}
 	return s[:i] + string(c) + s[i+1:]
 }
+
+// TestCallbackAfterKeyRotation: the platform rotates its key between the
+// creation and the holder's decision. The first callback carries a key id
+// the system has never seen: the receiver refreshes the key ring once from
+// /platform-keys (signed by the key it trusts) and accepts it, rather than
+// rejecting every callback until someone redeploys.
+func TestCallbackAfterKeyRotation(t *testing.T) {
+	e := newEnv(t, "zs-gjj-001")
+	got := &events{}
+	cb := httptest.NewServer(e.svc.NewCallbackReceiver(got.handle))
+	defer cb.Close()
+
+	c := e.common(t, scenario.Personal)
+	c.CallbackURL = cb.URL
+	h := e.holder(t, scenario.Personal, c)
+	p, err := (&personal.YSSCode{Common: c, ScanCode: h.ScanCode}).Create(ctx(t), e.svc)
+	require.NoError(t, err)
+	assert.Equal(t, []string{dstest.TestPlatformKeyID}, e.cl.PlatformKeys().KeyIDs())
+
+	_, err = e.srv.Sim.RotatePlatformKey("p2027b", nil)
+	require.NoError(t, err)
+	require.NoError(t, e.srv.Sim.Decide(p.AuthorizationID, dstest.Decision{Decision: "approve"}))
+	require.Eventually(t, func() bool { return len(got.types()) == 2 }, 10*time.Second, 20*time.Millisecond)
+	assert.Equal(t, []string{dstest.TestPlatformKeyID, "p2027b"}, e.cl.PlatformKeys().KeyIDs())
+	for _, rec := range e.srv.Sim.Callbacks() {
+		assert.True(t, rec.Delivered, rec.EventID)
+		assert.Len(t, rec.Attempts, 1, "accepted at the first attempt")
+	}
+
+	// Answers and the certificate signed by the new key verify too.
+	a, err := e.svc.Get(ctx(t), p.AuthorizationID)
+	require.NoError(t, err)
+	d, err := e.svc.Deliver(ctx(t), a, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "p2027b", d.Certificate.KeyID)
+	d.Wipe()
+}
