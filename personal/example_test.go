@@ -3,145 +3,34 @@ package personal_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
-	"github.com/zsdata/digitalspace/client"
 	"github.com/zsdata/digitalspace/dstest"
+	"github.com/zsdata/digitalspace/internal/simenv"
 	"github.com/zsdata/digitalspace/personal"
 	"github.com/zsdata/digitalspace/scenario"
-	"github.com/zsdata/digitalspace/sign"
 )
 
-// exampleEnv is one usage system talking to an in-process simulator.
-type exampleEnv struct {
-	srv    *dstest.Server
-	svc    *scenario.Service
-	common personal.Common // the first personal matter of the system, all items
-	holder dstest.Holder   // a synthetic citizen holding every license
-}
-
-// exampleSetup starts a simulator and builds the client and service of the
-// system paasID with the TEST keys of dstest. TEST keys and tokens are
-// public: never use them in production. Close the server when done.
-func exampleSetup(paasID string) *exampleEnv {
-	srv, err := dstest.NewServer(dstest.Config{})
+// exampleSetup starts an in-process simulator and builds the client and
+// service of the system paasID with the TEST keys of dstest (public: never
+// use them in production). Close it when done.
+func exampleSetup(paasID string) *simenv.Env {
+	e, err := simenv.New(paasID, scenario.Personal)
 	if err != nil {
 		panic(err)
-	}
-	reg := srv.Sim.Registry()
-	var sys dstest.RegSystem
-	for _, s := range reg.Systems {
-		if s.PaasID == paasID {
-			sys = s
-		}
-	}
-	priv, err := sign.ParsePrivateKeyPEM([]byte(dstest.TestClientPrivateKeyPEM), nil)
-	if err != nil {
-		panic(err)
-	}
-	platform, err := sign.ParsePublicKeyPEM([]byte(dstest.TestPlatformPublicKeyPEM))
-	if err != nil {
-		panic(err)
-	}
-	cl, err := client.New(client.Config{
-		BaseURL: srv.URL, PaasID: paasID, PaasToken: dstest.DefaultPaasToken(paasID),
-		KeyID: dstest.TestClientKeyID, Signer: priv,
-		PlatformKeys: []sign.PublicKey{{KeyID: dstest.TestPlatformKeyID, Key: platform}},
-		OrgName:      sys.OrgName, OrgCode: sys.OrgCode, SystemName: sys.SystemName,
-		AuthPageTimeout: 3 * time.Second,
-	})
-	if err != nil {
-		panic(err)
-	}
-	svc, err := scenario.New(cl, scenario.WithPolicy(examplePolicy(reg)))
-	if err != nil {
-		panic(err)
-	}
-	e := &exampleEnv{srv: srv, svc: svc}
-	for _, m := range sys.Matters {
-		if m.Subject != string(scenario.Personal) || e.common.Matter.Code != "" {
-			continue
-		}
-		e.common = personal.Common{
-			Matter:  scenario.Matter{Code: m.Code, Name: m.Name},
-			Purpose: "办理" + m.Name,
-			Operator: scenario.Operator{Name: "窗口工作人员", IDType: scenario.IDCard, IDNumber: "442000199001011233",
-				Verified: true, Method: "face", VerifiedAt: time.Now().Add(-time.Hour)},
-			ClientIP: "10.20.30.40",
-		}
-		for i, it := range m.Items {
-			// the first item is required; the holder may leave out the others in h5
-			e.common.Items = append(e.common.Items, scenario.Item{Kind: scenario.ItemKind(it.Kind), Code: it.Code, Name: it.Name, Required: i == 0})
-		}
-	}
-	for _, h := range srv.Sim.Holders() {
-		if h.Type == string(scenario.PersonHolder) {
-			e.holder = h
-			break
-		}
 	}
 	return e
 }
 
-// examplePolicy turns the simulator's registry into the SDK's business-type
-// registry, as a system team would from its registration data.
-func examplePolicy(reg *dstest.Registry) *scenario.Policy {
-	p := &scenario.Policy{}
-	for _, s := range reg.Systems {
-		sp := scenario.SystemPolicy{PaasID: s.PaasID, SystemName: s.SystemName, OrgName: s.OrgName, OrgCode: s.OrgCode}
-		for _, k := range s.Scenarios.Personal {
-			sp.Scenarios.Personal = append(sp.Scenarios.Personal, scenario.Kind(k))
-		}
-		for _, k := range s.Scenarios.Legal {
-			sp.Scenarios.Legal = append(sp.Scenarios.Legal, scenario.Kind(k))
-		}
-		for _, m := range s.Matters {
-			mp := scenario.MatterPolicy{Code: m.Code, Name: m.Name, Subject: scenario.Subject(m.Subject)}
-			for _, it := range m.Items {
-				mp.Items = append(mp.Items, scenario.Item{Kind: scenario.ItemKind(it.Kind), Code: it.Code, Name: it.Name})
-			}
-			sp.Matters = append(sp.Matters, mp)
-		}
-		p.Systems = append(p.Systems, sp)
-	}
-	return p
-}
-
-// ref names the holder to the simulator.
-func (e *exampleEnv) ref() *dstest.HolderRef {
-	return &dstest.HolderRef{IDType: e.holder.IDType, IDNumber: e.holder.IDNumber}
-}
-
-// finish waits for the holder's decision, fetches the delivery (certificate
-// verified, licenses checked on arrival) and prints what arrived. expect is
-// the holder the system knows in full, if any.
-func (e *exampleEnv) finish(ctx context.Context, authorizationID string, expect *scenario.Holder) {
-	a, err := e.svc.Wait(ctx, authorizationID, scenario.WaitOptions{Interval: 20 * time.Millisecond})
-	if err != nil {
-		fmt.Println("wait:", err)
-		return
-	}
-	fmt.Println("status:", a.Status)
-	d, err := e.svc.Deliver(ctx, a, expect)
-	if err != nil {
-		fmt.Println("deliver:", err)
-		return
-	}
-	defer d.Wipe() // delivered data lives in memory only
-	fmt.Printf("licenses: %d, data items: %d\n", len(d.Licenses), len(d.Data))
-	// Deliver has verified the certificate already; VerifyCertificate
-	// repeats the check, e.g. on a certificate kept for an audit.
-	fmt.Println("certificate verified:", e.svc.VerifyCertificate(ctx, d.Certificate, a, expect) == nil)
-}
-
 func ExampleYSSCode_Create() {
 	e := exampleSetup("zs-gjj-001") // 新一代住房公积金管理系统
-	defer e.srv.Close()
+	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	scanned := e.holder.ScanCode // what the clerk's scanner read from the 粤省事码
-	page, err := (&personal.YSSCode{Common: e.common, ScanCode: scanned}).Create(ctx, e.svc)
+	scanned := e.Holder.ScanCode // what the clerk's scanner read from the 粤省事码
+	page, err := (&personal.YSSCode{Common: e.Common, ScanCode: scanned}).Create(ctx, e.Svc)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -149,11 +38,11 @@ func ExampleYSSCode_Create() {
 	fmt.Println("authorization page pushed:", page.URL != "")
 
 	// The citizen approves on the phone (played by the simulator).
-	if err := e.srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
+	if err := e.Srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	e.finish(ctx, page.AuthorizationID, nil)
+	e.Finish(ctx, os.Stdout, page.AuthorizationID, nil)
 	// Output:
 	// authorization page pushed: true
 	// status: AUTHORIZED
@@ -163,11 +52,11 @@ func ExampleYSSCode_Create() {
 
 func ExampleServiceCode_Create() {
 	e := exampleSetup("zs-rsj-001") // 公共服务网上自助申报系统
-	defer e.srv.Close()
+	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	code, err := (&personal.ServiceCode{Common: e.common, TerminalID: "hall-screen-01"}).Create(ctx, e.svc)
+	code, err := (&personal.ServiceCode{Common: e.Common, TerminalID: "hall-screen-01"}).Create(ctx, e.Svc)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -177,23 +66,23 @@ func ExampleServiceCode_Create() {
 	// code on a hall screen with scenario.Rotator and scenario.Screen.
 
 	// The citizen scans the code with WeChat (played by the simulator).
-	id, err := e.srv.Sim.Scan(code.QRContent, *e.ref())
+	id, err := e.Srv.Sim.Scan(code.QRContent, *e.Ref())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	list, err := e.svc.ServiceCodeAuthorizations(ctx, code.CodeID)
+	list, err := e.Svc.ServiceCodeAuthorizations(ctx, code.CodeID)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("authorizations from this code:", len(list), list[0].Status)
 
-	if err := e.srv.Sim.Decide(id, dstest.Decision{Decision: "approve"}); err != nil {
+	if err := e.Srv.Sim.Decide(id, dstest.Decision{Decision: "approve"}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	e.finish(ctx, id, nil)
+	e.Finish(ctx, os.Stdout, id, nil)
 	// Output:
 	// refresh before expiry: true
 	// authorizations from this code: 1 SCANNED
@@ -204,11 +93,11 @@ func ExampleServiceCode_Create() {
 
 func ExampleMobileApp_Create() {
 	e := exampleSetup("zs-gjj-001") // 新一代住房公积金管理系统
-	defer e.srv.Close()
+	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	launch, err := (&personal.MobileApp{Common: e.common, ReturnURL: "https://app.example.invalid/gjj/return"}).Create(ctx, e.svc)
+	launch, err := (&personal.MobileApp{Common: e.Common, ReturnURL: "https://app.example.invalid/gjj/return"}).Create(ctx, e.Svc)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -217,21 +106,21 @@ func ExampleMobileApp_Create() {
 	fmt.Println("mini program:", launch.MiniProgramAppID != "", launch.MiniProgramPath != "")
 
 	// The citizen opens the page in the mini program, then approves.
-	if err := e.srv.Sim.Open(launch.AuthorizationID, e.ref()); err != nil {
+	if err := e.Srv.Sim.Open(launch.AuthorizationID, e.Ref()); err != nil {
 		fmt.Println(err)
 		return
 	}
-	a, err := e.svc.Get(ctx, launch.AuthorizationID)
+	a, err := e.Svc.Get(ctx, launch.AuthorizationID)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("after opening:", a.Status)
-	if err := e.srv.Sim.Decide(launch.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
+	if err := e.Srv.Sim.Decide(launch.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	e.finish(ctx, launch.AuthorizationID, nil)
+	e.Finish(ctx, os.Stdout, launch.AuthorizationID, nil)
 	// Output:
 	// mini program: true true
 	// after opening: SCANNED
@@ -242,11 +131,11 @@ func ExampleMobileApp_Create() {
 
 func ExampleH5_Create() {
 	e := exampleSetup("zs-zjj-001") // 中山市住房和城乡建设管理信息系统
-	defer e.srv.Close()
+	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	page, err := (&personal.H5{Common: e.common, ReturnURL: "https://zjj.example.invalid/h5/return"}).Create(ctx, e.svc)
+	page, err := (&personal.H5{Common: e.Common, ReturnURL: "https://zjj.example.invalid/h5/return"}).Create(ctx, e.Svc)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -255,12 +144,12 @@ func ExampleH5_Create() {
 
 	// In h5 the citizen may remove items that are not required: here they
 	// grant the required item only.
-	granted := []string{e.common.Items[0].Code}
-	if err := e.srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve", GrantedItems: granted, Holder: e.ref()}); err != nil {
+	granted := []string{e.Common.Items[0].Code}
+	if err := e.Srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve", GrantedItems: granted, Holder: e.Ref()}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	e.finish(ctx, page.AuthorizationID, nil)
+	e.Finish(ctx, os.Stdout, page.AuthorizationID, nil)
 	// Output:
 	// open in the 粤省事 app: true
 	// status: AUTHORIZED
@@ -270,26 +159,26 @@ func ExampleH5_Create() {
 
 func ExampleDataCode_Create() {
 	e := exampleSetup("zs-gjj-001") // data_code: enabled by the simulator for every system
-	defer e.srv.Close()
+	defer e.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
 	// The clerk keys in the 6-digit 数据码 and the citizen's ID number.
-	req := &personal.DataCode{Common: e.common, DataCode: e.holder.DataCode, IDNumber: e.holder.IDNumber}
-	page, err := req.Create(ctx, e.svc)
+	req := &personal.DataCode{Common: e.Common, DataCode: e.Holder.DataCode, IDNumber: e.Holder.IDNumber}
+	page, err := req.Create(ctx, e.Svc)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("authorization page pushed:", page.URL != "")
 
-	if err := e.srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
+	if err := e.Srv.Sim.Decide(page.AuthorizationID, dstest.Decision{Decision: "approve"}); err != nil {
 		fmt.Println(err)
 		return
 	}
 	// req.Holder() is the holder keyed in: Deliver checks that the
 	// certificate's holder digest is theirs.
-	e.finish(ctx, page.AuthorizationID, req.Holder())
+	e.Finish(ctx, os.Stdout, page.AuthorizationID, req.Holder())
 	// Output:
 	// authorization page pushed: true
 	// status: AUTHORIZED

@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zsdata/digitalspace/client"
 	"github.com/zsdata/digitalspace/dstest"
 	dserrors "github.com/zsdata/digitalspace/errors"
+	"github.com/zsdata/digitalspace/internal/simenv"
 	"github.com/zsdata/digitalspace/internal/wire"
-	"github.com/zsdata/digitalspace/scenario"
 	"github.com/zsdata/digitalspace/sign"
 )
 
@@ -22,10 +21,6 @@ func FuzzCallbackParse(f *testing.F) {
 	f.Add("ev_1", []byte(`{"eventId":"ev_1","type":"authorization.authorized","occurredAt":"2026-11-27T09:30:00+08:00","authorization":{"authorizationId":"au_1","status":"AUTHORIZED"}}`))
 	f.Add("ev_2", []byte(`{"eventId":"ev_2","type":"authorization.unknown","authorization":{}}`))
 	f.Add("ev_3", []byte(`[]`))
-	priv, err := sign.ParsePrivateKeyPEM([]byte(dstest.TestClientPrivateKeyPEM), nil)
-	if err != nil {
-		f.Fatal(err)
-	}
 	platPriv, err := sign.ParsePrivateKeyPEM([]byte(dstest.TestPlatformPrivateKeyPEM), nil)
 	if err != nil {
 		f.Fatal(err)
@@ -34,17 +29,8 @@ func FuzzCallbackParse(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	pub, err := sign.ParsePublicKeyPEM([]byte(dstest.TestPlatformPublicKeyPEM))
-	if err != nil {
-		f.Fatal(err)
-	}
-	cl, err := client.New(client.Config{BaseURL: "http://127.0.0.1:9", PaasID: "zs-gjj-001", PaasToken: "TEST-token-zs-gjj-001",
-		KeyID: dstest.TestClientKeyID, Signer: priv, PlatformKeys: []sign.PublicKey{{KeyID: dstest.TestPlatformKeyID, Key: pub}},
-		OrgName: "中山市住房公积金管理中心", OrgCode: "12442000MB2C00040H", SystemName: "新一代住房公积金管理系统"})
-	if err != nil {
-		f.Fatal(err)
-	}
-	svc, err := scenario.New(cl)
+	// No server: the receiver only needs the client's platform key ring.
+	_, svc, err := simenv.Service("http://127.0.0.1:9", dstest.DefaultRegistry(), "zs-gjj-001", nil)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -7,12 +7,11 @@ import (
 	"net/http/httptest"
 	"time"
 
-	"github.com/zsdata/digitalspace/client"
 	"github.com/zsdata/digitalspace/dstest"
 	dserrors "github.com/zsdata/digitalspace/errors"
+	"github.com/zsdata/digitalspace/internal/simenv"
 	"github.com/zsdata/digitalspace/personal"
 	"github.com/zsdata/digitalspace/scenario"
-	"github.com/zsdata/digitalspace/sign"
 )
 
 // exampleSystem starts an in-process simulator and returns it with the
@@ -20,51 +19,11 @@ import (
 // dstest (public: never use them in production), the shared fields of its
 // first personal matter and a synthetic citizen. Close the server when done.
 func exampleSystem() (*dstest.Server, *scenario.Service, scenario.Common, dstest.Holder) {
-	const paasID = "zs-gjj-001"
-	srv, err := dstest.NewServer(dstest.Config{})
+	e, err := simenv.New("zs-gjj-001", scenario.Personal)
 	if err != nil {
 		panic(err)
 	}
-	var sys dstest.RegSystem
-	for _, s := range srv.Sim.Registry().Systems {
-		if s.PaasID == paasID {
-			sys = s
-		}
-	}
-	priv, err := sign.ParsePrivateKeyPEM([]byte(dstest.TestClientPrivateKeyPEM), nil)
-	if err != nil {
-		panic(err)
-	}
-	platform, err := sign.ParsePublicKeyPEM([]byte(dstest.TestPlatformPublicKeyPEM))
-	if err != nil {
-		panic(err)
-	}
-	cl, err := client.New(client.Config{
-		BaseURL: srv.URL, PaasID: paasID, PaasToken: dstest.DefaultPaasToken(paasID),
-		KeyID: dstest.TestClientKeyID, Signer: priv,
-		PlatformKeys: []sign.PublicKey{{KeyID: dstest.TestPlatformKeyID, Key: platform}},
-		OrgName:      sys.OrgName, OrgCode: sys.OrgCode, SystemName: sys.SystemName,
-		AuthPageTimeout: 3 * time.Second,
-	})
-	if err != nil {
-		panic(err)
-	}
-	svc, err := scenario.New(cl, scenario.WithPolicy(policyOf(srv.Sim.Registry())))
-	if err != nil {
-		panic(err)
-	}
-	m := sys.Matters[0] // 住房公积金提取 (personal)
-	c := scenario.Common{
-		Matter:  scenario.Matter{Code: m.Code, Name: m.Name},
-		Purpose: "办理" + m.Name,
-		Operator: scenario.Operator{Name: "窗口工作人员", IDType: scenario.IDCard, IDNumber: "442000199001011233",
-			Verified: true, Method: "face", VerifiedAt: time.Now().Add(-time.Hour)},
-		ClientIP: "10.20.30.40",
-	}
-	for i, it := range m.Items {
-		c.Items = append(c.Items, scenario.Item{Kind: scenario.ItemKind(it.Kind), Code: it.Code, Name: it.Name, Required: i == 0})
-	}
-	return srv, svc, c, srv.Sim.Holders()[0]
+	return e.Srv, e.Svc, e.Common, e.Holder
 }
 
 func ExampleService_Deliver() {

@@ -18,8 +18,8 @@ import (
 	"github.com/zsdata/digitalspace/client"
 	"github.com/zsdata/digitalspace/dstest"
 	"github.com/zsdata/digitalspace/internal/mask"
+	"github.com/zsdata/digitalspace/internal/simenv"
 	"github.com/zsdata/digitalspace/scenario"
-	"github.com/zsdata/digitalspace/sign"
 )
 
 // Env is a ready example environment.
@@ -28,6 +28,7 @@ type Env struct {
 	Svc     *scenario.Service
 	Sim     *SimAPI
 	PaasID  string
+	reg     *dstest.Registry
 	out     io.Writer
 	step    int
 	cleanup []func()
@@ -79,40 +80,16 @@ func Setup(ctx context.Context, o Options) (*Env, error) {
 		e.Close()
 		return nil, err
 	}
-	sys, ok := reg.system(e.PaasID)
-	if !ok {
-		e.Close()
-		return nil, fmt.Errorf("paasId %s is not in the simulator's registry", e.PaasID)
-	}
-	priv, err := sign.ParsePrivateKeyPEM([]byte(dstest.TestClientPrivateKeyPEM), nil)
+	e.reg = reg
+	sys, err := simenv.System(reg, e.PaasID)
 	if err != nil {
 		e.Close()
 		return nil, err
 	}
-	platform, err := sign.ParsePublicKeyPEM([]byte(dstest.TestPlatformPublicKeyPEM))
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	e.Client, err = client.New(client.Config{
-		BaseURL:      *base,
-		PaasID:       e.PaasID,
-		PaasToken:    dstest.DefaultPaasToken(e.PaasID), // TEST token
-		KeyID:        dstest.TestClientKeyID,
-		Signer:       priv,
-		PlatformKeys: []sign.PublicKey{{KeyID: dstest.TestPlatformKeyID, Key: platform}},
-		OrgName:      sys.OrgName,
-		OrgCode:      sys.OrgCode,
-		SystemName:   sys.SystemName,
-	})
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	// The simulator's registry is this system's registration: use it for
-	// the business-type check, as a system team would use theirs.
-	e.Svc, err = scenario.New(e.Client, scenario.WithPolicy(reg.policy))
-	if err != nil {
+	// The simulator's registry is this system's registration: the client
+	// carries its identity, and the service uses it for the business-type
+	// check, as a system team would use theirs.
+	if e.Client, e.Svc, err = simenv.Service(*base, reg, e.PaasID, nil); err != nil {
 		e.Close()
 		return nil, err
 	}
@@ -139,31 +116,9 @@ func (e *Env) Step(format string, args ...any) {
 	fmt.Fprintf(e.out, "%d. "+format+"\n", append([]any{e.step}, args...)...)
 }
 
-// Operator returns the TEST operator (用证人) of the examples.
-func Operator() scenario.Operator {
-	return scenario.Operator{Name: "窗口工作人员", IDType: scenario.IDCard, IDNumber: "442000199001011233",
-		Verified: true, Method: "face", VerifiedAt: time.Now().Add(-time.Hour)}
-}
-
 // Common builds the shared fields for the first matter of subject in the registry.
-func (e *Env) Common(ctx context.Context, subject scenario.Subject) (scenario.Common, error) {
-	reg, err := e.Sim.Registry(ctx)
-	if err != nil {
-		return scenario.Common{}, err
-	}
-	sys, _ := reg.system(e.PaasID)
-	for _, m := range sys.Matters {
-		if m.Subject != string(subject) {
-			continue
-		}
-		c := scenario.Common{Matter: scenario.Matter{Code: m.Code, Name: m.Name}, Purpose: "办理" + m.Name,
-			Operator: Operator(), ClientIP: "10.20.30.40"}
-		for i, it := range m.Items {
-			c.Items = append(c.Items, scenario.Item{Kind: scenario.ItemKind(it.Kind), Code: it.Code, Name: it.Name, Required: i == 0})
-		}
-		return c, nil
-	}
-	return scenario.Common{}, fmt.Errorf("no %s matter registered for %s", subject, e.PaasID)
+func (e *Env) Common(_ context.Context, subject scenario.Subject) (scenario.Common, error) {
+	return simenv.Common(e.reg, e.PaasID, subject)
 }
 
 // Finish waits for the decision, fetches the delivery and prints it with

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/zsdata/digitalspace/dstest"
 	"github.com/zsdata/digitalspace/scenario"
 )
 
@@ -68,57 +69,13 @@ func (h SimHolder) Holder() *scenario.Holder {
 	return &scenario.Holder{Type: scenario.HolderType(h.Type), Name: h.Name, IDType: scenario.IDType(h.IDType), IDNumber: h.IDNumber}
 }
 
-type regItem struct {
-	Kind string `json:"kind"`
-	Code string `json:"code"`
-	Name string `json:"name"`
-}
-
-type regMatter struct {
-	Code    string    `json:"code"`
-	Name    string    `json:"name"`
-	Subject string    `json:"subject"`
-	Items   []regItem `json:"items"`
-}
-
-type regSystem struct {
-	PaasID     string      `json:"paasId"`
-	SystemName string      `json:"systemName"`
-	OrgName    string      `json:"orgName"`
-	OrgCode    string      `json:"orgCode"`
-	Matters    []regMatter `json:"matters"`
-}
-
-type registry struct {
-	Systems []regSystem `json:"systems"`
-	policy  *scenario.Policy
-}
-
-func (r *registry) system(paasID string) (*regSystem, bool) {
-	for i := range r.Systems {
-		if r.Systems[i].PaasID == paasID {
-			return &r.Systems[i], true
-		}
-	}
-	return nil, false
-}
-
-// Registry reads GET /_sim/registry, as the system's registration.
-func (s *SimAPI) Registry(ctx context.Context) (*registry, error) {
+// Registry reads GET /_sim/registry: the system's registration data.
+func (s *SimAPI) Registry(ctx context.Context) (*dstest.Registry, error) {
 	var raw json.RawMessage
 	if err := s.call(ctx, "GET", "/_sim/registry", nil, &raw); err != nil {
 		return nil, err
 	}
-	var r registry
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("simulator registry: %w", err)
-	}
-	p, err := scenario.LoadPolicy(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	r.policy = p
-	return &r, nil
+	return dstest.LoadRegistry(bytes.NewReader(raw))
 }
 
 // Holders lists the simulator's synthetic holders.
