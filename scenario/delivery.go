@@ -115,8 +115,7 @@ func (s *Service) Deliver(ctx context.Context, auth *Authorization, expect *Hold
 	if sealed.Envelope == nil || sealed.AuthorizationID != auth.ID {
 		return nil, badResponse(resp, "delivery envelope missing or for another authorization")
 	}
-	env := sign.Envelope(*sealed.Envelope)
-	plain, err := s.c.OpenEnvelope(&env, auth.ID)
+	plain, err := s.c.OpenEnvelope(sealed.Envelope, auth.ID)
 	if err != nil {
 		return nil, deliveryErr(resp, "envelope cannot be opened", err)
 	}

@@ -61,22 +61,9 @@ func (s *Service) Create(ctx context.Context, r *Request) (*Created, error) {
 	if r != nil && r.Scenario == ServiceCode {
 		return nil, formatErr("scenario", "service codes are created with CreateServiceCode", "办事码请使用办事码接口生成")
 	}
-	if err := Check(s.id, s.policy, r); err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(toWireRequest(s.id, r))
-	if err != nil {
-		return nil, fmt.Errorf("scenario: encode request: %w", err)
-	}
-	resp, err := s.c.Do(ctx, &client.Call{
-		Route: string(wire.RouteCreateAuthorization), Method: "POST", Path: wire.AuthorizationsPath(),
-		Body: body, RequestID: r.RequestID, Idempotent: true, AuthPage: true,
-	})
-	if err != nil {
-		return nil, err
-	}
 	var d wire.CreatedAuthorization
-	if err := decodeData(resp, &d); err != nil {
+	resp, err := s.create(ctx, r, wire.RouteCreateAuthorization, wire.AuthorizationsPath(), &d)
+	if err != nil {
 		return nil, err
 	}
 	if d.AuthorizationID == "" {
@@ -106,22 +93,9 @@ func (s *Service) CreateServiceCode(ctx context.Context, r *Request) (*ServiceCo
 	if r != nil && r.Scenario != ServiceCode {
 		return nil, formatErr("scenario", "CreateServiceCode needs scenario service_code", "场景应为办事码")
 	}
-	if err := Check(s.id, s.policy, r); err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(toWireRequest(s.id, r))
-	if err != nil {
-		return nil, fmt.Errorf("scenario: encode request: %w", err)
-	}
-	resp, err := s.c.Do(ctx, &client.Call{
-		Route: string(wire.RouteCreateServiceCode), Method: "POST", Path: wire.ServiceCodesPath(),
-		Body: body, RequestID: r.RequestID, Idempotent: true, AuthPage: true,
-	})
-	if err != nil {
-		return nil, err
-	}
 	var d wire.ServiceCode
-	if err := decodeData(resp, &d); err != nil {
+	resp, err := s.create(ctx, r, wire.RouteCreateServiceCode, wire.ServiceCodesPath(), &d)
+	if err != nil {
 		return nil, err
 	}
 	sc := &ServiceCodeInfo{CodeID: d.CodeID, QRContent: d.QRContent, ExpiresAt: parseTime(d.ExpiresAt), RefreshAt: parseTime(d.RefreshAt), RequestID: resp.RequestID}
@@ -132,6 +106,30 @@ func (s *Service) CreateServiceCode(ctx context.Context, r *Request) (*ServiceCo
 		sc.RefreshAt = sc.ExpiresAt
 	}
 	return sc, nil
+}
+
+// create runs the legality checks on r, sends it as call 1 or 5 (idempotent
+// by its requestId, within the authorization-page deadline) and decodes the
+// answer's data into data.
+func (s *Service) create(ctx context.Context, r *Request, route wire.RouteName, path string, data any) (*client.Response, error) {
+	if err := Check(s.id, s.policy, r); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(toWireRequest(s.id, r))
+	if err != nil {
+		return nil, fmt.Errorf("scenario: encode request: %w", err)
+	}
+	resp, err := s.c.Do(ctx, &client.Call{
+		Route: string(route), Method: "POST", Path: path,
+		Body: body, RequestID: r.RequestID, Idempotent: true, AuthPage: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeData(resp, data); err != nil {
+		return nil, err
+	}
+	return resp, nil
 }
 
 // Get returns the current state of an authorization (call 2).

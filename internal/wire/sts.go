@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/emmansun/gmsm/sm3"
+	"github.com/zsdata/digitalspace/sign"
 )
 
 // Algorithm is the first line of every request, response and callback
@@ -19,11 +19,8 @@ const CertificateAlgorithm = "DSP1-CERT"
 // EmptySM3Hex is sm3hex of zero bytes.
 const EmptySM3Hex = "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
 
-// SM3Hex returns the lowercase hex SM3 digest of b.
-func SM3Hex(b []byte) string {
-	sum := sm3.Sum(b)
-	return hex.EncodeToString(sum[:])
-}
+// SM3Hex returns the lowercase hex SM3 digest of b (sm3hex of §2).
+func SM3Hex(b []byte) string { return sign.SM3Hex(b) }
 
 func lines(parts ...string) string {
 	var b strings.Builder

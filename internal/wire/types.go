@@ -1,6 +1,10 @@
 package wire
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/zsdata/digitalspace/sign"
+)
 
 // Limits and windows of the protocol.
 const (
@@ -285,17 +289,11 @@ type SealedDelivery struct {
 	Envelope        *Envelope `json:"envelope"`
 }
 
-// Envelope is an SM2-SM4-GCM envelope (§3).
-type Envelope struct {
-	Alg          string `json:"alg"`
-	KeyID        string `json:"keyId"`
-	EncryptedKey string `json:"encryptedKey"`
-	IV           string `json:"iv"`
-	Ciphertext   string `json:"ciphertext"`
-}
+// Envelope is an SM2-SM4-GCM envelope (§3); sign seals and opens it.
+type Envelope = sign.Envelope
 
 // EnvelopeAlg is the only envelope algorithm of DSP/1.
-const EnvelopeAlg = "SM2-SM4-GCM"
+const EnvelopeAlg = sign.EnvelopeAlg
 
 // Delivery is the plaintext inside a delivery envelope.
 type Delivery struct {
