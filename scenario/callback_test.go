@@ -65,6 +65,20 @@ func signCallback(t *testing.T, keyPEM, keyID, eventID string, body []byte, ts t
 	return h
 }
 
+// delivered reports whether the simulator has sent n callbacks and
+// recorded each as delivered.
+func delivered(sim *dstest.Sim, n int) func() bool {
+	return func() bool {
+		recs := sim.Callbacks()
+		for _, rec := range recs {
+			if !rec.Delivered {
+				return false
+			}
+		}
+		return len(recs) == n
+	}
+}
+
 func post(t *testing.T, url string, h http.Header, body []byte) int {
 	t.Helper()
 	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
@@ -101,9 +115,9 @@ func TestCallbacks(t *testing.T) {
 	assert.Equal(t, scenario.StatusAuthorized, a.Status)
 	require.Eventually(t, func() bool { return len(got.types()) == 2 }, 5*time.Second, 20*time.Millisecond)
 	assert.Equal(t, []scenario.EventType{scenario.EventScanned, scenario.EventAuthorized}, got.types())
-	for _, rec := range e.srv.Sim.Callbacks() {
-		assert.True(t, rec.Delivered, rec.EventID)
-	}
+	// The simulator records each answer after the receiver has handled the
+	// event: wait for both records.
+	require.Eventually(t, delivered(e.srv.Sim, 2), 5*time.Second, 20*time.Millisecond)
 
 	recs := e.srv.Sim.Callbacks()
 	last := recs[len(recs)-1]
@@ -256,9 +270,9 @@ func TestCallbackAfterKeyRotation(t *testing.T) {
 	require.NoError(t, e.srv.Sim.Decide(p.AuthorizationID, dstest.Decision{Decision: "approve"}))
 	require.Eventually(t, func() bool { return len(got.types()) == 2 }, 10*time.Second, 20*time.Millisecond)
 	assert.Equal(t, []string{dstest.TestPlatformKeyID, "p2027b"}, e.cl.PlatformKeys().KeyIDs())
+	require.Eventually(t, delivered(e.srv.Sim, 2), 5*time.Second, 20*time.Millisecond)
 	for _, rec := range e.srv.Sim.Callbacks() {
-		assert.True(t, rec.Delivered, rec.EventID)
-		assert.Len(t, rec.Attempts, 1, "accepted at the first attempt")
+		assert.Len(t, rec.Attempts, 1, "accepted at the first attempt: %s", rec.EventID)
 	}
 
 	// Answers and the certificate signed by the new key verify too.
