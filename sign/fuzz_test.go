@@ -16,9 +16,9 @@ import (
 
 func FuzzParsePrivateKeyPEM(f *testing.F) {
 	v, k := loadVectors(f)
-	f.Add([]byte(v.ClientPrivateKeyPem), false)
-	f.Add([]byte(v.PlatformPrivateKeyPem), true)
-	f.Add([]byte(v.ClientPublicKeyPem), false)
+	f.Add([]byte(v.ClientPrivateKeyPEM), false)
+	f.Add([]byte(v.PlatformPrivateKeyPEM), true)
+	f.Add([]byte(v.ClientPublicKeyPEM), false)
 	// A cheap seed: OpenSSL's default of 2048 PBKDF2 iterations.
 	der, err := pkcs8.MarshalPrivateKey(k.clientPriv, []byte("fuzz"),
 		pkcs.NewPBESEncrypter(pkcs.AES256CBC, pkcs.NewPBKDF2Opts(pkcs.SHA256, 8, 2048)))
@@ -40,9 +40,9 @@ func FuzzParsePrivateKeyPEM(f *testing.F) {
 
 func FuzzParsePublicKeyPEM(f *testing.F) {
 	v, _ := loadVectors(f)
-	f.Add([]byte(v.ClientPublicKeyPem))
-	f.Add([]byte(v.PlatformPublicKeyPem))
-	f.Add([]byte(v.ClientPrivateKeyPem))
+	f.Add([]byte(v.ClientPublicKeyPEM))
+	f.Add([]byte(v.PlatformPublicKeyPEM))
+	f.Add([]byte(v.ClientPrivateKeyPEM))
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pub, err := ParsePublicKeyPEM(data)
@@ -60,7 +60,7 @@ func FuzzParsePublicKeyPEM(f *testing.F) {
 
 func FuzzOpenEnvelope(f *testing.F) {
 	v, k := loadVectors(f)
-	raw, err := json.Marshal(v.Envelope.JSON)
+	raw, err := json.Marshal(vectorEnvelope(f, v))
 	require.NoError(f, err)
 	f.Add(raw, v.Envelope.AuthorizationID)
 	sealed, err := SealEnvelope(k.clientPub, v.ClientKeyID, "au_01", []byte(`{"x":1}`))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zsdata/digitalspace/internal/vectors"
 )
 
 // These tests check interoperability with OpenSSL 3, an independent SM2
@@ -21,7 +22,7 @@ const opensslPass = "TEST-pass"
 // opensslEnv is a temporary directory holding the TEST client key pair.
 type opensslEnv struct {
 	bin, dir, privPath, pubPath string
-	v                           *vectors
+	v                           *vectors.Vectors
 	k                           *testKeys
 }
 
@@ -31,8 +32,8 @@ func newOpenSSLEnv(t *testing.T) *opensslEnv {
 	require.NoError(t, err, "openssl is required for the interoperability tests")
 	v, k := loadVectors(t)
 	e := &opensslEnv{bin: bin, dir: t.TempDir(), v: v, k: k}
-	e.privPath = e.write(t, "priv.pem", []byte(v.ClientPrivateKeyPem))
-	e.pubPath = e.write(t, "pub.pem", []byte(v.ClientPublicKeyPem))
+	e.privPath = e.write(t, "priv.pem", []byte(v.ClientPrivateKeyPEM))
+	e.pubPath = e.write(t, "pub.pem", []byte(v.ClientPublicKeyPEM))
 	return e
 }
 

@@ -5,53 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zsdata/digitalspace/internal/vectors"
 )
-
-const vectorsPath = "../testdata/dsp1-vectors.json"
-
-// signedVector is a string to sign with its signature (and body, if any).
-type signedVector struct {
-	Body         *string `json:"body"`
-	BodySm3Hex   string  `json:"bodySm3Hex"`
-	Signature    string  `json:"signature"`
-	StringToSign string  `json:"stringToSign"`
-}
-
-// vectors mirrors the parts of dsp1-vectors.json that this package checks.
-type vectors struct {
-	EmptySm3Hex           string       `json:"emptySm3Hex"`
-	AbcSm3Hex             string       `json:"abcSm3Hex"`
-	UserID                string       `json:"userId"`
-	ClientKeyID           string       `json:"clientKeyId"`
-	ClientPrivateKeyPem   string       `json:"clientPrivateKeyPem"`
-	ClientPublicKeyPem    string       `json:"clientPublicKeyPem"`
-	PlatformKeyID         string       `json:"platformKeyId"`
-	PlatformPrivateKeyPem string       `json:"platformPrivateKeyPem"`
-	PlatformPublicKeyPem  string       `json:"platformPublicKeyPem"`
-	Request               signedVector `json:"request"`
-	GetRequest            signedVector `json:"getRequest"`
-	Response              signedVector `json:"response"`
-	Callback              signedVector `json:"callback"`
-	Certificate           struct {
-		HolderDigest string `json:"holderDigest"`
-		Purpose      string `json:"purpose"`
-		Signature    string `json:"signature"`
-		StringToSign string `json:"stringToSign"`
-	} `json:"certificate"`
-	Envelope struct {
-		AuthorizationID string   `json:"authorizationId"`
-		JSON            Envelope `json:"json"`
-		Plaintext       string   `json:"plaintext"`
-		SM4Key          string   `json:"sm4Key"`
-	} `json:"envelope"`
-}
 
 // testKeys are the parsed TEST keys of the vectors.
 type testKeys struct {
@@ -61,29 +22,37 @@ type testKeys struct {
 	platformPub  *ecdsa.PublicKey
 }
 
-func loadVectors(tb testing.TB) (*vectors, *testKeys) {
+// loadVectors reads testdata/dsp1-vectors.json (internal/vectors) and
+// parses its TEST keys.
+func loadVectors(tb testing.TB) (*vectors.Vectors, *testKeys) {
 	tb.Helper()
-	raw, err := os.ReadFile(vectorsPath)
+	v, err := vectors.Load()
 	require.NoError(tb, err)
-	var v vectors
-	require.NoError(tb, json.Unmarshal(raw, &v))
 	var k testKeys
-	k.clientPriv, err = ParsePrivateKeyPEM([]byte(v.ClientPrivateKeyPem), nil)
+	k.clientPriv, err = ParsePrivateKeyPEM([]byte(v.ClientPrivateKeyPEM), nil)
 	require.NoError(tb, err)
-	k.clientPub, err = ParsePublicKeyPEM([]byte(v.ClientPublicKeyPem))
+	k.clientPub, err = ParsePublicKeyPEM([]byte(v.ClientPublicKeyPEM))
 	require.NoError(tb, err)
-	k.platformPriv, err = ParsePrivateKeyPEM([]byte(v.PlatformPrivateKeyPem), nil)
+	k.platformPriv, err = ParsePrivateKeyPEM([]byte(v.PlatformPrivateKeyPEM), nil)
 	require.NoError(tb, err)
-	k.platformPub, err = ParsePublicKeyPEM([]byte(v.PlatformPublicKeyPem))
+	k.platformPub, err = ParsePublicKeyPEM([]byte(v.PlatformPublicKeyPEM))
 	require.NoError(tb, err)
-	return &v, &k
+	return v, &k
+}
+
+// vectorEnvelope is the vectors' envelope as this package's type.
+func vectorEnvelope(tb testing.TB, v *vectors.Vectors) Envelope {
+	tb.Helper()
+	var env Envelope
+	require.NoError(tb, json.Unmarshal(v.Envelope.JSON, &env))
+	return env
 }
 
 func TestVectorDigests(t *testing.T) {
 	v, _ := loadVectors(t)
-	assert.Equal(t, v.EmptySm3Hex, SM3Hex(nil))
-	assert.Equal(t, v.EmptySm3Hex, SM3Hex([]byte{}))
-	assert.Equal(t, v.AbcSm3Hex, SM3Hex([]byte("abc")))
+	assert.Equal(t, v.EmptySM3Hex, SM3Hex(nil))
+	assert.Equal(t, v.EmptySM3Hex, SM3Hex([]byte{}))
+	assert.Equal(t, v.AbcSM3Hex, SM3Hex([]byte("abc")))
 	assert.Equal(t, v.UserID, string(DefaultUID()))
 }
 
@@ -98,7 +67,7 @@ func TestVectorSignatures(t *testing.T) {
 	v, k := loadVectors(t)
 	tests := []struct {
 		name     string
-		vec      signedVector
+		vec      vectors.Signed
 		pub      *ecdsa.PublicKey
 		priv     *sm2.PrivateKey
 		other    *ecdsa.PublicKey
@@ -108,7 +77,7 @@ func TestVectorSignatures(t *testing.T) {
 		{"getRequest", v.GetRequest, k.clientPub, k.clientPriv, k.platformPub, false},
 		{"response", v.Response, k.platformPub, k.platformPriv, k.clientPub, true},
 		{"callback", v.Callback, k.platformPub, k.platformPriv, k.clientPub, true},
-		{"certificate", signedVector{Signature: v.Certificate.Signature, StringToSign: v.Certificate.StringToSign},
+		{"certificate", vectors.Signed{Signature: v.Certificate.Signature, StringToSign: v.Certificate.StringToSign},
 			k.platformPub, k.platformPriv, k.clientPub, false},
 	}
 	for _, tc := range tests {
@@ -137,16 +106,16 @@ func TestVectorSignatures(t *testing.T) {
 
 			// Body digests.
 			lines := strings.Split(strings.TrimSuffix(tc.vec.StringToSign, "\n"), "\n")
-			if tc.vec.Body != nil {
-				if tc.vec.BodySm3Hex != "" {
-					assert.Equal(t, tc.vec.BodySm3Hex, SM3Hex([]byte(*tc.vec.Body)))
+			if tc.vec.Body != "" {
+				if tc.vec.BodySM3Hex != "" {
+					assert.Equal(t, tc.vec.BodySM3Hex, SM3Hex([]byte(tc.vec.Body)))
 				}
 				if tc.bodyLast {
-					assert.Equal(t, SM3Hex([]byte(*tc.vec.Body)), lines[len(lines)-1])
+					assert.Equal(t, SM3Hex([]byte(tc.vec.Body)), lines[len(lines)-1])
 				}
 			}
 			if tc.name == "getRequest" {
-				assert.Equal(t, v.EmptySm3Hex, lines[len(lines)-1])
+				assert.Equal(t, v.EmptySM3Hex, lines[len(lines)-1])
 			}
 
 			// Our own signature verifies, also with the other implementation's
@@ -176,7 +145,7 @@ func TestVectorCertificateLines(t *testing.T) {
 func TestVectorEnvelope(t *testing.T) {
 	v, k := loadVectors(t)
 	aad := v.Envelope.AuthorizationID
-	env := v.Envelope.JSON
+	env := vectorEnvelope(t, v)
 	require.Equal(t, "au_01", aad)
 	require.Equal(t, v.ClientKeyID, env.KeyID)
 
